@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from .binding import bind_values
 from .errors import InputError
 
 ENGINES = ("oxigraph", "rdflib")
@@ -100,7 +101,7 @@ class RdflibStore:
             self.graph.add(triple)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        result = self.graph.query(sparql, initBindings=dict(bindings or {}))
+        result = self.graph.query(bind_values(sparql, bindings))
         if result.type == "ASK":
             return QueryResult("ask", boolean=bool(result.askAnswer))
         if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -177,8 +178,7 @@ class OxigraphStore:
         self.store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in triples)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        substitutions = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
-        result = self.store.query(sparql, substitutions=substitutions or None)
+        result = self.store.query(bind_values(sparql, bindings))
         if isinstance(result, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(result))
         if isinstance(result, ox.QueryTriples):
