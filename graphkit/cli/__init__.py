@@ -37,3 +37,4 @@ def main() -> None:
 
 
 from . import core  # noqa: E402  (commands register themselves on `main`)
+from . import sparql  # noqa: E402

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import textwrap
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -11,11 +13,12 @@ from ..load import load_graph
 from ..namespaces import bind_all, shorten
 from ..output import RESULT_FORMATS, render
 from ..query import canned_queries, find_query, run_query
+from ..remote import DEFAULT_TIMEOUT as REMOTE_TIMEOUT, run_remote_query
 from ..reference import write_reference
 from ..search import search_units
 from ..summary import summarise
 from ..validate import validate
-from ..errors import ValidationFailed
+from ..errors import InputError, ValidationFailed
 from . import main
 from .options import engine_option, parse_params
 from .report import render_report, render_summary
@@ -50,17 +53,31 @@ def validate_command(sources: tuple[Path, ...], fmt: str, engine: str) -> None:
         raise ValidationFailed(f"{report.count('Violation')} SHACL violation(s)")
 
 
+def _param_values(params: tuple[str, ...]) -> dict[str, str]:
+    """--param key=value pairs, a malformed one refused in one line."""
+    try:
+        return parse_params(params)
+    except click.BadParameter as error:
+        raise InputError(f"--param: {error.message}") from None
+
+
 @main.command()
 @click.argument("name")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
 @engine_option
-def query(name: str, params: tuple[str, ...], fmt: str, engine: str) -> None:
+@click.option("--endpoint", metavar="URL", default=None, help="Run it on this SPARQL endpoint instead of the local graph.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=REMOTE_TIMEOUT, show_default=True,
+              help="Seconds to wait for --endpoint.")
+def query(name: str, params: tuple[str, ...], fmt: str, engine: str, endpoint: str | None, timeout: float) -> None:
     """Run a canned query by NAME, or any .rq FILE, with bound parameters."""
     canned = find_query(name)
-    values = parse_params(params)
-    canned.bindings(values)  # refuse unknown parameters before loading anything
-    result = run_query(load_graph(engine=engine), canned, values)
+    values = _param_values(params)
+    canned.bindings(values)  # refuse unknown or malformed parameters before loading anything
+    if endpoint:
+        result = run_remote_query(endpoint, canned, values, timeout)
+    else:
+        result = run_query(load_graph(engine=engine), canned, values)
     click.echo(render(result, fmt))
 
 
@@ -68,12 +85,13 @@ def query(name: str, params: tuple[str, ...], fmt: str, engine: str) -> None:
 def queries() -> None:
     """List the canned queries with their descriptions and parameters."""
     for name, canned in canned_queries().items():
-        click.echo(f"{name}\n  {canned.title}")
+        click.echo(f"{name}: {canned.title}")
         if canned.description:
-            click.echo(f"  {canned.description}")
+            click.echo(textwrap.fill(canned.description, width=100, initial_indent="  ", subsequent_indent="  "))
         for p in canned.parameters:
             default = f" (default {p.default})" if p.default else ""
             click.echo(f"  --param {p.name}=<{p.type}>{default}  {p.description}")
+        click.echo()
 
 
 @main.command()
@@ -85,13 +103,16 @@ def search(text: str, limit: int, as_json: bool, engine: str) -> None:
     """Find units by any name or spelling, with or without diacritics."""
     hits = search_units(load_graph(engine=engine), text, limit)
     if as_json:
-        click.echo(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=1))
+        click.echo(json.dumps([asdict(h) | {"validity": h.validity} for h in hits], ensure_ascii=False, indent=1))
         return
     if not hits:
         click.echo(f"No unit matches {text!r}.")
         return
     for hit in hits:
-        click.echo(f"{hit.label}  [{hit.level}, {hit.country}]  matched {hit.matched!r}  {shorten(hit.unit)}")
+        parent = f"in {hit.parent}" if hit.parent and hit.parent != hit.country else ""
+        where = ", ".join(part for part in (hit.level, parent, hit.country) if part)
+        validity = f"  {hit.validity}" if hit.validity else ""
+        click.echo(f"{hit.label}  [{where}]{validity}  matched {hit.matched!r}  {shorten(hit.unit)}")
 
 
 @main.command()
