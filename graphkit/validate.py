@@ -100,5 +100,9 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph | None = None) -> Va
 
 
 def validate(store, shapes: rdflib.Graph | None = None) -> ValidationReport:
-    """Validate whatever a store holds."""
+    """Validate whatever a store holds: set-at-a-time on Oxigraph, pyshacl on rdflib (same results)."""
+    if store.engine == "oxigraph":
+        from .fastvalidate import validate_fast  # imports this module
+
+        return validate_fast(store, shapes)
     return validate_graph(store.to_rdflib(), shapes)
