@@ -37,4 +37,6 @@ def main() -> None:
 
 
 from . import core  # noqa: E402  (commands register themselves on `main`)
+from . import link  # noqa: E402
+from . import export  # noqa: E402
 from . import sparql  # noqa: E402
