@@ -27,6 +27,7 @@ from .store import _from_ox
 from .validate import SEVERITIES, ShapeResult, ValidationReport, load_shapes, shapes_path
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+_LABELS = (RDFS.label, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), URIRef("http://purl.org/dc/terms/title"))
 
 # A focus pattern: given a variable name, a SPARQL group pattern that binds it to the focus nodes.
 FocusPattern = Callable[[str], str]
@@ -206,8 +207,10 @@ class FastValidator:
         severity = self._severity(shape)
         path_node = self.shapes.value(shape, SH.path)
         path = self.path_sparql(path_node) if path_node is not None else None
+        details: list[_Result] = []
         results = [_Result(focus_node, shape, path_node, severity, value, message)
-                   for focus_node, value, message in self._core(shape, focus, path)]
+                   for focus_node, value, message in self._core(shape, focus, path, details)]
+        results.extend(details)
         for constraint in self.shapes.objects(shape, SH.sparql):
             if not self._deactivated(constraint):
                 results.extend(self._sparql(shape, constraint, focus, path, path_node, severity))
@@ -216,17 +219,17 @@ class FastValidator:
             results.extend(self.validate_shape(child, children))
         return results
 
-    def failing_nodes(self, shape: Node, focus: FocusPattern) -> set[Node]:
-        """The focus nodes that do not conform to a shape (any result, whatever its severity)."""
-        return {r.focus for r in self.validate_shape(shape, focus)}
-
     def _values_query(self, focus: FocusPattern, path: str | None, condition: str) -> str:
         this = "?this"
         step = f"{this} {path} ?value ." if path else f"BIND({this} AS ?value)"
         return f"SELECT DISTINCT ?this ?value WHERE {{ {focus(this)} {step} FILTER({condition}) }}"
 
-    def _core(self, shape: Node, focus: FocusPattern, path: str | None) -> list[tuple[Node, Node | None, str]]:
-        """(focus, value, message) of every failing SHACL Core constraint of one shape."""
+    def _core(self, shape: Node, focus: FocusPattern, path: str | None,
+              details: list[_Result]) -> list[tuple[Node, Node | None, str]]:
+        """(focus, value, message) of every failing SHACL Core constraint of one shape.
+
+        The results of shapes nested by sh:node go to `details`: pyshacl reports them too (sh:detail).
+        """
         failures: list[tuple[Node, Node | None, str]] = []
         for predicate, value in sorted(self.shapes.predicate_objects(shape), key=lambda pv: (str(pv[0]), str(pv[1]))):
             if predicate in _VALUE_FILTERS:
@@ -242,7 +245,7 @@ class FastValidator:
                          "FILTER(!sameTerm(?a, ?b) && LANG(?a) != \"\" && LANG(?a) = LANG(?b)) }")
                 failures.extend((row["this"], None, "Language tags are not unique") for row in self.select(query))
             elif predicate in _LOGICAL:
-                failures.extend(self._logical(predicate, value, focus, path))
+                failures.extend(self._logical(predicate, value, focus, path, details))
         return failures
 
     def _value_condition(self, shape: Node, predicate: Node, value: Node) -> str:
@@ -300,11 +303,15 @@ class FastValidator:
             query = f"SELECT ?this WHERE {{ {focus('?this')} FILTER NOT EXISTS {{ ?this {path} {term} }} }}"
         return [(row["this"], None, f"Missing expected value {value}") for row in self.select(query)]
 
-    def _logical(self, predicate: Node, value: Node, focus: FocusPattern, path: str | None):
+    def _logical(self, predicate: Node, value: Node, focus: FocusPattern, path: str | None,
+                 details: list[_Result]):
         """Value nodes that fail sh:node, sh:not, sh:and, sh:or or sh:xone, as (focus, value, message)."""
         values = focus if path is None else self.value_pattern(focus, path)
         members = list(Collection(self.shapes, value)) if predicate in (SH["and"], SH["or"], SH.xone) else [value]
-        failing = [self.failing_nodes(member, values) for member in members]
+        nested = [self.validate_shape(member, values) for member in members]
+        if predicate == SH.node:
+            details.extend(nested[0])
+        failing = [{r.focus for r in results} for results in nested]
         if predicate in (SH.node, SH["and"]):
             bad = set().union(*failing)
         elif predicate == SH["or"]:
@@ -361,12 +368,20 @@ class FastValidator:
         return ValidationReport(ordered)
 
     def _labels(self, nodes: set[Node]) -> dict[Node, str]:
+        """Names for people, chosen as validate.read_report chooses them (rdfs:label, prefLabel, title)."""
         if not nodes:
             return {}
-        query = (f"SELECT ?n (SAMPLE(?l) AS ?label) WHERE {{ {self.nodes_pattern(nodes)('?n')} "
-                 f"{{ ?n <{RDFS.label}> ?l }} UNION {{ ?n <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }} }} "
-                 "GROUP BY ?n")
-        return {row["n"]: str(row["label"]) for row in self.select(query)}
+        order = [str(p) for p in _LABELS]
+        query = (f"SELECT ?n ?p ?l WHERE {{ {self.nodes_pattern(nodes)('?n')} "
+                 f"VALUES ?p {{ {' '.join(f'<{p}>' for p in order)} }} ?n ?p ?l }}")
+        best: dict[Node, tuple] = {}
+        for row in self.select(query):
+            label = row["l"]
+            rank = (order.index(str(row["p"])), getattr(label, "language", None) != "en", str(label))
+            if row["n"] not in best or rank < best[row["n"]]:
+                best[row["n"]] = rank
+        names = {n: rank[2] for n, rank in best.items()}
+        return {n: names.get(n, "an unnamed node" if isinstance(n, BNode) else str(n)) for n in nodes}
 
 
 _SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
