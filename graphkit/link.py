@@ -250,8 +250,8 @@ def score_candidate(unit: Unit, record: Record, name: NameMatch, keys: set[str],
     weighed = {f: v for f, v in features.items() if v is not None or f != "code"}
     score = sum(WEIGHTS[f] * (UNKNOWN if v is None else v) for f, v in weighed.items()) / \
         sum(WEIGHTS[f] for f in weighed)
-    if name.score < NAME_FLOOR:
-        score = min(score, CLOSE - 0.001)
+    if name.score < NAME_FLOOR or features["level"] == 0.0:
+        score = min(score, CLOSE - 0.001)  # another place with a like name, or another level of it
     close_only = False
     if not _overlaps(unit, record):
         close_only = True
@@ -398,6 +398,17 @@ def propose_wikidata(units: dict[str, Unit], client: WikidataClient,
 def _wikidata_records(facts: dict[str, list[tuple[str, str]]]) -> list[Record]:
     labels = {item: tuple(v for p, v in rows if p.endswith("#label")) for item, rows in facts.items()}
     return [wikidata_record(item, rows, labels, CLASS_TIERS) for item, rows in facts.items()]
+
+
+def match_text(query: str, source: str, country: str, tier: str | None = None, parent: str | None = None,
+               lat: float | None = None, lon: float | None = None) -> Proposal:
+    """Match one free-text place name (a spreadsheet cell, a gold-set row) against an offline gazetteer."""
+    units = {"query": Unit("query", query, (query,), tier, country, "parent" if parent else None, lat, lon)}
+    if parent:
+        units["parent"] = Unit("parent", parent, (parent,), None, country)
+        units["query"].ancestors = ("parent",)
+    return decide(units["query"], source, candidates_for(units["query"], offline_index(source, frozenset([country])),
+                                                         units))
 
 
 # ---------------------------------------------------------------- review file
