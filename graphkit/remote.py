@@ -7,6 +7,7 @@ or messages. Every failure is an EndpointError naming the endpoint in one line.
 """
 from __future__ import annotations
 
+import ast
 import base64
 import http.client
 import json
@@ -69,6 +70,16 @@ def _first_line(body: bytes | str | None) -> str:
     return line if len(line) <= 200 else line[:197] + "..."
 
 
+def _wrapped_body(error: SPARQLWrapperException) -> bytes | None:
+    """The server's answer, which SPARQLWrapper keeps only as a repr inside its message."""
+    _, found, text = str(error).partition("Response:\n")
+    try:
+        body = ast.literal_eval(text) if found else None
+    except (ValueError, SyntaxError):
+        return None
+    return body if isinstance(body, (bytes, str)) else None
+
+
 def _http_error(url: str, status: int, body: bytes | str | None) -> EndpointError:
     reason = http.client.responses.get(status, "")
     detail = _first_line(body)
@@ -78,7 +89,7 @@ def _http_error(url: str, status: int, body: bytes | str | None) -> EndpointErro
 def _failure(url: str, error: BaseException, timeout: float) -> EndpointError:
     """One plain sentence for whatever went wrong on the way to the endpoint and back."""
     if isinstance(error, SPARQLWrapperException):
-        return _http_error(url, _WRAPPER_STATUS.get(type(error).__name__, 0), getattr(error, "response", None))
+        return _http_error(url, _WRAPPER_STATUS.get(type(error).__name__, 0), _wrapped_body(error))
     if isinstance(error, urllib.error.HTTPError):
         return _http_error(url, error.code, error.read())
     reason = error.reason if isinstance(error, urllib.error.URLError) else error
