@@ -8,15 +8,18 @@ Werkzeug supplies what a hand-written server gets wrong (Accept negotiation with
 parsing, HEAD, a threaded server); the application is plain WSGI, so a production WSGI server can host it.
 
 A pyoxigraph query cannot be interrupted inside a thread, so the server never runs one: each query goes
-to a worker process that opens a read-only on-disk copy of the graph. A query past the time limit is
-ended by killing its worker, and a fresh worker opens the same copy in milliseconds. Workers write
-results as TSV (one line per row) through a counter that stops at the row limit, then convert to the
-format asked for, so a huge result is refused without being held in memory.
+to a worker process that opens a read-only on-disk copy of the graph (opening it takes milliseconds,
+whatever the graph's size). A query past the time limit is ended by killing its worker, and a fresh
+worker starts in the background. Workers write results as TSV (one line per row) through a counter
+that stops at the row limit, then convert to the format asked for, so a huge result is refused
+without being held in memory. SERVICE clauses are found with rdflib's parser before pyoxigraph, which
+would fetch any endpoint, sees the query.
 """
 from __future__ import annotations
 
 import io
 import json
+import os
 import queue
 import re
 import signal
@@ -146,7 +149,7 @@ def service_iris(query: str) -> list[str | None]:
     try:
         algebra = translateQuery(parseQuery(text)).algebra
     except Exception as error:  # pyparsing and rdflib raise several types for a bad query
-        raise Refused(403 if _is_update(text) else 400, f"malformed query: {error}") from None
+        raise _syntax_refusal(text, error) from None
     found: list[str | None] = []
     _collect_services(algebra, found)
     return found
@@ -292,7 +295,8 @@ class WorkerPool:
         process = subprocess.Popen(
             [sys.executable, "-c", f"from {__name__} import worker_process; worker_process()",
              str(theirs.fileno()), self.location, settings],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)})
         theirs.close()
         with self._lock:
             self._live.add(process)
