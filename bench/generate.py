@@ -364,7 +364,7 @@ class _Generator:
         roll = self.rng.random()
         known = None
         if fault == "establishment-date-as-plain-string":
-            self.add(s, x("established"), lit(f"{established[8:]}/{established[5:7]}/{year}"))
+            self.add(s, x("established"), lit(established))
         elif fault == "twinning-without-establishment":
             pass
         elif roll < 0.6:
