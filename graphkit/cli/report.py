@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import rdflib
 
 from ..namespaces import shorten
 from ..summary import Summary
-from ..validate import ValidationReport
+from ..validate import SEVERITIES, ShapeResult, ValidationReport
 
 
 def render_summary(summary: Summary, report: ValidationReport | None) -> str:
@@ -26,27 +27,58 @@ def render_summary(summary: Summary, report: ValidationReport | None) -> str:
 
 
 def render_report(report: ValidationReport, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps({"conforms": report.conforms, "results": [r.__dict__ for r in report.results]},
-                          ensure_ascii=False, indent=1)
-    if fmt == "turtle":
-        return _report_graph(report).serialize(format="turtle")
-    if not report.results:
-        return "Conforms: no violation, warning or info."
-    lines, current = [], None
-    for r in sorted(report.results, key=lambda r: (r.focus_label, r.focus)):
-        if r.focus != current:
-            current = r.focus
-            lines.append(f"{r.focus_label} ({shorten(r.focus)})")
-        lines.append(f"  {r.severity}: {r.message}  [{shorten(r.shape)}]")
-    lines.append(f"{report.count('Violation')} violation(s), {report.count('Warning')} warning(s), {report.count('Info')} info")
+    """A validation report as text for people, or as JSON or Turtle (a SHACL report) for tools."""
+    return REPORT_FORMATS[fmt](report)
+
+
+def _counts(report: ValidationReport) -> str:
+    counts = [report.count(s) for s in SEVERITIES]
+    verdict = "conforms" if report.conforms else "does not conform"
+    return f"{counts[0]} violation(s), {counts[1]} warning(s), {counts[2]} info: {verdict}."
+
+
+def _shape_name(shape: str) -> str:
+    return shape.rsplit("#", 1)[-1]
+
+
+def _report_text(report: ValidationReport) -> str:
+    """Results grouped by the thing at fault, worst first, each thing named by its label."""
+    groups: dict[str, list[ShapeResult]] = {}
+    for result in report.results:  # already ordered by severity, then label
+        groups.setdefault(result.focus, []).append(result)
+    lines = []
+    for focus, results in groups.items():
+        lines.append(f"{results[0].focus_label}  ({shorten(focus)})")
+        lines += [f"  {r.severity:<9} {_shape_name(r.shape)}: {r.message}" for r in results]
+        lines.append("")
+    lines.append(_counts(report))
     return "\n".join(lines)
+
+
+def _report_json(report: ValidationReport) -> str:
+    document = {"conforms": report.conforms}
+    document |= {f"{s.lower()}s": report.count(s) for s in SEVERITIES}
+    document["results"] = [asdict(r) for r in report.results]
+    return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def _report_turtle(report: ValidationReport) -> str:
+    return _report_graph(report).serialize(format="turtle")
+
+
+REPORT_FORMATS = {"text": _report_text, "json": _report_json, "turtle": _report_turtle}
+
+
+def _node(term: str) -> rdflib.term.Node:
+    """An IRI, or a blank node for a focus that has no IRI."""
+    return rdflib.URIRef(term) if ":" in term else rdflib.BNode(term)
 
 
 def _report_graph(report: ValidationReport) -> rdflib.Graph:
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     graph = rdflib.Graph()
     graph.bind("sh", sh)
+    graph.bind("shp", "https://w3id.org/xbkg/shapes#")
     root = rdflib.BNode()
     graph.add((root, rdflib.RDF.type, sh.ValidationReport))
     graph.add((root, sh.conforms, rdflib.Literal(report.conforms)))
@@ -54,7 +86,7 @@ def _report_graph(report: ValidationReport) -> rdflib.Graph:
         node = rdflib.BNode()
         graph.add((root, sh.result, node))
         graph.add((node, rdflib.RDF.type, sh.ValidationResult))
-        graph.add((node, sh.focusNode, rdflib.URIRef(r.focus)))
+        graph.add((node, sh.focusNode, _node(r.focus)))
         graph.add((node, sh.sourceShape, rdflib.URIRef(r.shape)))
         graph.add((node, sh.resultSeverity, sh[r.severity]))
         graph.add((node, sh.resultMessage, rdflib.Literal(r.message)))
