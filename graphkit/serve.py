@@ -46,7 +46,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from .binding import bind_values
-from .errors import GraphkitError
+from .errors import GraphkitError, InputError
 from .namespaces import PREFIXES
 from .query import canned_queries
 
@@ -534,6 +534,18 @@ def running_service(store, limits: Limits = Limits(), workers: int = DEFAULT_WOR
             pool.close()
 
 
-def http_server(app: SparqlService, host: str, port: int) -> BaseWSGIServer:
-    """A threaded HTTP server for the application, bound and ready for serve_forever()."""
-    return make_server(host, port, app, threaded=True)
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port (0: any free port), refused with a plain sentence when taken."""
+    try:
+        return socket.create_server((host, port))
+    except OSError as error:
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise InputError(f"cannot listen on {host}:{port}: {reason}") from None
+
+
+def http_server(app: SparqlService, listener: socket.socket) -> BaseWSGIServer:
+    """A threaded HTTP server for the application on a bound socket, ready for serve_forever()."""
+    host, port = listener.getsockname()[:2]
+    server = make_server(host, port, app, threaded=True, fd=listener.fileno())
+    listener.close()  # the server holds its own duplicate
+    return server

@@ -5,6 +5,8 @@ import csv
 import io
 import json
 import re
+import socket
+import subprocess
 import sys
 import types
 import urllib.error
@@ -19,7 +21,7 @@ from werkzeug.test import Client
 
 from graphkit.load import load_graph
 from graphkit.serve import SD, Limits, running_service
-from servers import chromium_path, graphkit_server, listening  # noqa: F401  (fixtures)
+from servers import GRAPHKIT, chromium_path, graphkit_server, listening  # noqa: F401  (fixtures)
 
 TIME_LIMIT = "2"
 MAX_ROWS = 1000
@@ -326,6 +328,14 @@ def test_home_page_shows_the_parser_message_for_a_malformed_query(endpoint, chro
         finally:
             browser.close()
     assert message.startswith("HTTP 400: malformed query")
+
+
+def test_taken_port_is_a_one_line_error():
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = subprocess.run([*GRAPHKIT, "serve", "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == f"graphkit: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
 @pytest.fixture(scope="module")

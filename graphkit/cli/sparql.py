@@ -8,7 +8,7 @@ import click
 
 from ..load import load_graph
 from ..remote import DEFAULT_GRAPH, DEFAULT_TIMEOUT, PUSH_METHODS, push_graph
-from ..serve import DEFAULT_MAX_ROWS, DEFAULT_WORKERS, Limits, http_server, running_service
+from ..serve import DEFAULT_MAX_ROWS, DEFAULT_WORKERS, Limits, http_server, listen, running_service
 from ..serve import DEFAULT_TIMEOUT as QUERY_TIME_LIMIT
 from . import main
 
@@ -34,10 +34,11 @@ def _stop(signum, frame):
 def serve(sources: tuple[Path, ...], host: str, port: int, timeout: float, max_rows: int, workers: int,
           allowed: tuple[str, ...]) -> None:
     """Serve the graph (or the given files and folders) as a read-only SPARQL endpoint."""
+    listener = listen(host, port)  # before loading anything, so a taken port fails at once
     store = load_graph(list(sources) if sources else None)
     limits = Limits(timeout, max_rows, frozenset(allowed))
     with running_service(store, limits, workers) as app:
-        server = http_server(app, host, port)
+        server = http_server(app, listener)
         signal.signal(signal.SIGTERM, _stop)
         click.echo(f"Serving {len(store)} triples: query page http://{host}:{server.port}/ , "
                    f"SPARQL endpoint http://{host}:{server.port}/sparql (Ctrl+C stops)", err=True)
