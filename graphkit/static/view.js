@@ -86,7 +86,7 @@
       { selector: ".match", style: { "border-width": 3, "border-color": "#f2a900" } },
       { selector: ".hidden", style: { display: "none" } },
     ],
-    layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000, idealEdgeLength: 60 },
+    layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000, idealEdgeLength: 80 },
   });
   cy.on("tap", "edge", (event) => select(event.target.id()));
 
@@ -209,7 +209,9 @@
     if (!tw) return;
     state.selected = id;
     lines.forEach((line, key) => line.setStyle({ color: key === id ? "#f2a900" : "#12355b", weight: key === id ? 7 : 4 }));
-    if (lines.has(id)) map.fitBounds(lines.get(id).getBounds().pad(2), { maxZoom: 8 });
+    if (lines.has(id) && !map.getBounds().contains(lines.get(id).getBounds())) {
+      map.fitBounds(lines.get(id).getBounds().pad(3), { maxZoom: 8, animate: false });
+    }
     cy.elements().removeClass("selected");
     cy.getElementById(id).addClass("selected");
     document.querySelectorAll("#twinnings li").forEach((li) => li.classList.toggle("selected", li.dataset.id === id));
