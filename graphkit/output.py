@@ -1,16 +1,20 @@
-"""Rendering query results for people (a table) and for tools (CSV, TSV, SPARQL JSON)."""
+"""Rendering query results for people (a table) and for tools (CSV, TSV, SPARQL JSON).
+
+Each format is one function in WRITERS; CONSTRUCT/DESCRIBE results come out as Turtle in the
+text formats and JSON-LD in `json`, ASK results as yes/no in a table and a boolean elsewhere.
+"""
 from __future__ import annotations
 
 import csv
 import io
 import json
+from typing import Callable
 
 from rdflib import BNode, Literal, URIRef
 
-from .namespaces import shorten
+from .errors import InputError
+from .namespaces import bind_all, shorten
 from .store import QueryResult
-
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
 
 
 def _cell(term) -> str:
@@ -18,7 +22,15 @@ def _cell(term) -> str:
         return ""
     if isinstance(term, URIRef):
         return shorten(str(term))
+    if isinstance(term, BNode):
+        return f"_:{term}"
     return str(term)
+
+
+def _plain(term) -> str:
+    if term is None:
+        return ""
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
 def _json_term(term) -> dict:
@@ -34,11 +46,16 @@ def _json_term(term) -> dict:
     return out
 
 
+def _turtle(result: QueryResult) -> str:
+    return bind_all(result.graph).serialize(format="turtle")
+
+
 def as_table(result: QueryResult) -> str:
+    """Aligned columns with prefixed IRIs and a row count, for reading in a terminal."""
     if result.kind == "ask":
         return "yes" if result.boolean else "no"
     if result.kind == "graph":
-        return result.graph.serialize(format="turtle")
+        return _turtle(result)
     header = result.variables
     rows = [[_cell(row.get(v)) for v in header] for row in result.rows]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
@@ -50,30 +67,42 @@ def as_table(result: QueryResult) -> str:
 
 
 def as_delimited(result: QueryResult, delimiter: str) -> str:
+    """SPARQL 1.1 CSV/TSV results: a header of variable names, then full IRIs and plain values."""
+    if result.kind == "graph":
+        return _turtle(result)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    if result.kind == "ask":
+        writer.writerows([["boolean"], ["true" if result.boolean else "false"]])
+        return buffer.getvalue()
     writer.writerow(result.variables)
     for row in result.rows:
-        writer.writerow(["" if row.get(v) is None else str(row.get(v)) for v in result.variables])
+        writer.writerow([_plain(row.get(v)) for v in result.variables])
     return buffer.getvalue()
 
 
 def as_json(result: QueryResult) -> str:
-    """SPARQL 1.1 Query Results JSON."""
+    """SPARQL 1.1 Query Results JSON (JSON-LD for a graph)."""
     if result.kind == "ask":
         return json.dumps({"head": {}, "boolean": bool(result.boolean)})
     if result.kind == "graph":
-        return result.graph.serialize(format="json-ld")
+        return bind_all(result.graph).serialize(format="json-ld")
     bindings = [{v: _json_term(t) for v, t in row.items() if t is not None} for row in result.rows]
     return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
                       ensure_ascii=False, indent=1)
 
 
+WRITERS: dict[str, Callable[[QueryResult], str]] = {
+    "table": as_table,
+    "csv": lambda result: as_delimited(result, ","),
+    "tsv": lambda result: as_delimited(result, "\t"),
+    "json": as_json,
+}
+RESULT_FORMATS = tuple(WRITERS)
+
+
 def render(result: QueryResult, fmt: str) -> str:
-    if fmt == "csv":
-        return as_delimited(result, ",")
-    if fmt == "tsv":
-        return as_delimited(result, "\t")
-    if fmt == "json":
-        return as_json(result)
-    return as_table(result)
+    """A query result in the named format."""
+    if fmt not in WRITERS:
+        raise InputError(f"unknown result format {fmt!r}; choose one of {', '.join(WRITERS)}")
+    return WRITERS[fmt](result)

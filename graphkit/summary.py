@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .namespaces import sparql_prologue, shorten
 from .query import find_query, run_query
@@ -32,13 +33,21 @@ SELECT ?kind ?countryPair ?levelPair (COUNT(?tw) AS ?n) WHERE {
 } GROUP BY ?kind ?countryPair ?levelPair ORDER BY ?countryPair ?kind ?levelPair"""
 
 
+class ClaimCheck(NamedTuple):
+    """A count a source states beside the number of such twinnings the graph holds."""
+
+    label: str
+    claimed: int
+    held: int
+
+
 @dataclass
 class Summary:
     triples: int
     by_class: list[tuple[str, int]] = field(default_factory=list)
     units_by_level: list[tuple[str, int]] = field(default_factory=list)
     twinnings_by_pair: list[tuple[str, str, str, int]] = field(default_factory=list)
-    claims: list[tuple[str, int, int]] = field(default_factory=list)
+    claims: list[ClaimCheck] = field(default_factory=list)
 
 
 def summarise(store) -> Summary:
@@ -52,7 +61,7 @@ def summarise(store) -> Summary:
     return summary
 
 
-def aggregate_claims(store) -> list[tuple[str, int, int]]:
-    """(claim label, count the source states, count the graph holds) for every aggregate claim."""
+def aggregate_claims(store) -> list[ClaimCheck]:
+    """Every aggregate claim with the count its source states and the count the graph holds."""
     rows = run_query(store, find_query("aggregate-claims")).rows
-    return [(str(r["claimLabel"]), int(r["claimed"]), int(r["held"])) for r in rows]
+    return [ClaimCheck(str(r["claimLabel"]), int(r["claimed"]), int(r["held"])) for r in rows]

@@ -78,7 +78,8 @@ def query(name: str, params: tuple[str, ...], fmt: str, engine: str, endpoint: s
         result = run_remote_query(endpoint, canned, values, timeout)
     else:
         result = run_query(load_graph(engine=engine), canned, values)
-    click.echo(render(result, fmt))
+    text = render(result, fmt)
+    click.echo(text, nl=not text.endswith("\n"))
 
 
 @main.command()
