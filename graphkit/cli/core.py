@@ -17,11 +17,11 @@ from ..remote import DEFAULT_TIMEOUT as REMOTE_TIMEOUT, run_remote_query
 from ..reference import write_reference
 from ..search import search_units
 from ..summary import summarise
-from ..validate import validate
+from ..validate import validate, validation_sources
 from ..errors import InputError, ValidationFailed
 from . import main
 from .options import engine_option, parse_params
-from .report import render_report, render_summary
+from .report import REPORT_FORMATS, render_report, render_summary
 
 
 @main.command()
@@ -42,13 +42,14 @@ def build(engine: str, out: Path | None) -> None:
 
 @main.command("validate")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="text", show_default=True)
 @engine_option
 def validate_command(sources: tuple[Path, ...], fmt: str, engine: str) -> None:
-    """Validate the graph (or the given files and folders) against ontology/shapes.ttl."""
-    store = load_graph(list(sources) if sources else None, engine=engine)
+    """Validate the graph, or the given files and folders with the ontology, against ontology/shapes.ttl."""
+    store = load_graph(validation_sources(sources) if sources else None, engine=engine)
     report = validate(store)
-    click.echo(render_report(report, fmt))
+    text = render_report(report, fmt)
+    click.echo(text, nl=not text.endswith("\n"))
     if not report.conforms:
         raise ValidationFailed(f"{report.count('Violation')} SHACL violation(s)")
 
