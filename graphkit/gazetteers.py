@@ -14,6 +14,7 @@ import json
 import os
 import re
 import time
+from datetime import date, timedelta
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -358,6 +359,16 @@ def _transient(error: Exception) -> bool:
         type(error).__name__ in {"RemoteDisconnected", "IncompleteRead"}
 
 
+def _day_before(when: str | None) -> str | None:
+    """Wikidata's P576 is the day a unit ceased; the graph's validUntil is its last day."""
+    if not when:
+        return None
+    try:
+        return (date.fromisoformat(when[:10]) - timedelta(days=1)).isoformat()
+    except ValueError:
+        return when[:10]
+
+
 def _point(text: str) -> tuple[float | None, float | None]:
     found = _POINT.search(text)
     return (float(found.group(2)), float(found.group(1))) if found else (None, None)
@@ -382,7 +393,7 @@ def wikidata_record(item: str, facts: list[tuple[str, str]], labels_of: dict[str
         "wikidata", item, names, country, tiers[0] if tiers else None,
         parent_keys=parents,
         parent_names=parent_names, lat=lat, lon=lon,
-        valid_from=(values.get("P571") or [None])[0], valid_until=(values.get("P576") or [None])[0],
+        valid_from=(values.get("P571") or [None])[0], valid_until=_day_before((values.get("P576") or [None])[0]),
         successors=tuple(q for q in (qid(v) for v in values.get("P1366", [])) if q),
         identifiers=tuple(identifiers), description=f"Wikidata item {item}")
 

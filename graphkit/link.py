@@ -47,6 +47,7 @@ CLOSE = 0.70
 TIE_MARGIN = 0.03
 WEIGHTS = {"name": 0.5, "level": 0.15, "parent": 0.15, "distance": 0.2, "code": 0.3}
 UNKNOWN = 0.5
+CLOSE_ONLY_FACTOR = 0.9  # a candidate that can only be close ranks below an equally named exact one
 # Distance (km) at which the distance evidence falls to zero, by tier; twice that rules a candidate out.
 DISTANCE_SCALE = {"country": 2000, "province": 250, "prefecture": 120, "district": 50, "commune": 20,
                   "village": 8, "group": 5}
@@ -245,9 +246,10 @@ def score_candidate(unit: Unit, record: Record, name: NameMatch, keys: set[str],
         features["distance"] = max(0.0, 1 - distance / scale)
     else:
         features["distance"] = None
-    # A missing code says nothing about the candidate (the source may not carry codes): left out.
+    # A missing code says nothing about the candidate (the source may not carry codes), nor does a
+    # missing parent of a unit that has none (a country): both are left out.
     # Other missing evidence counts as half, so confirmed evidence outranks silence.
-    weighed = {f: v for f, v in features.items() if v is not None or f != "code"}
+    weighed = {f: v for f, v in features.items() if v is not None or (f != "code" and (f != "parent" or unit.ancestors))}
     score = sum(WEIGHTS[f] * (UNKNOWN if v is None else v) for f, v in weighed.items()) / \
         sum(WEIGHTS[f] for f in weighed)
     if name.score < NAME_FLOOR or features["level"] == 0.0:
@@ -259,6 +261,8 @@ def score_candidate(unit: Unit, record: Record, name: NameMatch, keys: set[str],
     if record.kind == "place" and unit.tier not in SETTLEMENT_TIERS:
         close_only = True
         notes.append("a populated place standing for the unit")
+    if close_only:
+        score *= CLOSE_ONLY_FACTOR
     return Candidate(record, round(score, 4), features, name, distance, tuple(notes), close_only)
 
 
@@ -494,6 +498,7 @@ class Link:
     score: float | None
     evidence: str
     decided: str  # ISO date
+    related: tuple[tuple[str, str], ...] = ()  # other identifiers the record carries: ("osm", "1234")
 
 
 def links_from(proposals: list[Proposal], reviews: list[ReviewRow], today: str,
@@ -515,7 +520,8 @@ def links_from(proposals: list[Proposal], reviews: list[ReviewRow], today: str,
         key = (proposal.unit.iri, proposal.source, best.record.id)
         links[(proposal.unit.iri, proposal.source)] = [Link(
             proposal.unit.iri, proposal.source, best.record.id, f"{proposal.status}Match", "automatic",
-            best.score, best.evidence(), previous.get(key, today))]
+            best.score, best.evidence(), previous.get(key, today),
+            tuple(i for i in best.record.identifiers if i[0] in RELATED_IRIS))]
     return [link for group in links.values() for link in group]
 
 
@@ -577,7 +583,13 @@ def links_graph(links: list[Link], gazetteer: Gazetteer) -> Graph:
         if link.score is not None:
             graph.add((record, RDF.value, Literal(round(link.score, 3), datatype=XSD.decimal)))
         graph.add((record, RDFS.comment, Literal(link.evidence)))
+        for scheme, value in link.related:
+            graph.add((record, RDFS.seeAlso, URIRef(RELATED_IRIS[scheme].format(id=value))))
     return graph
+
+
+# Identifiers a Wikidata item carries that name entities elsewhere (P1566, P402).
+RELATED_IRIS = {"geonames": "https://sws.geonames.org/{id}/", "osm": "https://www.openstreetmap.org/relation/{id}"}
 
 
 def links_path(folder: Path, source: str) -> Path:
