@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .run import ROOT, benchmark, parse_scale, results_markdown, table
+from .run import ROOT, ScaleRun, benchmark, parse_scale, results_markdown, table
 
 
 @click.command()
@@ -15,14 +15,16 @@ from .run import ROOT, benchmark, parse_scale, results_markdown, table
 @click.option("--repeat", default=5, show_default=True, help="Runs of each query; the median is reported.")
 @click.option("--baseline-max", default="1M", show_default=True, help="Largest graph the rdflib + pyshacl baseline runs on.")
 @click.option("--export-max", default="1M", show_default=True, help="Largest graph the exports run on.")
-@click.option("--timeout", type=float, default=None, help="Stop a baseline run after this many seconds (its finished steps are kept).")
+@click.option("--step-timeout", type=float, default=900, show_default=True,
+              help="Stop a baseline step after this many seconds and report it as taking longer (0: no limit).")
 @click.option("--seed", default=7, show_default=True, help="Seed of the generator.")
 @click.option("--workdir", type=click.Path(path_type=Path), default=ROOT / "build" / "bench", show_default=True,
               help="Where generated graphs are kept (and reused).")
 @click.option("--results", type=click.Path(path_type=Path), default=None,
               help="Also write the machine and the table to this Markdown file (e.g. bench/RESULTS.md).")
-def main(scales: str, quick: bool, repeat: int, baseline_max: str, export_max: str, timeout: float | None,
-         seed: int, workdir: Path, results: Path | None) -> None:
+@click.option("--saved", is_flag=True, help="Measure nothing: print the table of the runs saved in --workdir for --scales.")
+def main(scales: str, quick: bool, repeat: int, baseline_max: str, export_max: str, step_timeout: float,
+         seed: int, workdir: Path, results: Path | None, saved: bool) -> None:
     """Benchmark graphkit (Oxigraph, set-at-a-time validation) against rdflib + pyshacl."""
     try:
         sizes = [parse_scale("3k")] if quick else [parse_scale(s) for s in scales.split(",") if s.strip()]
@@ -30,9 +32,15 @@ def main(scales: str, quick: bool, repeat: int, baseline_max: str, export_max: s
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
     quiet = not sys.stderr.isatty()
-    runs = benchmark(sizes, workdir, seed=seed, repeat=1 if quick else repeat, baseline_max=limits[0],
-                     export_max=limits[1], timeout=timeout,
-                     progress=lambda text: None if quiet else click.echo(text, err=True))
+    if saved:
+        try:
+            runs = [ScaleRun.load(workdir, size, seed) for size in sizes]
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    else:
+        runs = benchmark(sizes, workdir, seed=seed, repeat=1 if quick else repeat, baseline_max=limits[0],
+                         export_max=limits[1], step_timeout=step_timeout,
+                         progress=lambda text: None if quiet else click.echo(text, err=True))
     click.echo(table(runs))
     if results:
         command = "python -m bench " + " ".join(sys.argv[1:])

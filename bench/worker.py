@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -34,6 +35,14 @@ def reset_peak() -> None:
         pass
 
 
+class StepTimeout(BaseException):
+    """A step ran past the step time limit (a BaseException, so no library's `except Exception` hides it)."""
+
+
+def _alarm(signum, frame):
+    raise StepTimeout()
+
+
 def measure(step: Callable[[], object], repeat: int = 1, budget: float | None = None) -> tuple[float, int, object]:
     """(median seconds, peak bytes, last answer) of running step `repeat` times (fewer past `budget`)."""
     reset_peak()
@@ -56,7 +65,21 @@ def canonical_keys(report) -> list[list[str]]:
     return keys
 
 
-def run(engine: str, graph_file: Path, out: Path, repeat: int, exports: bool) -> None:
+def limited(limit: float | None, emit, step: str, action: Callable[[], None]) -> None:
+    """Run one step, recording it as timed out when it passes `limit` seconds (pure-Python work stops at once)."""
+    if limit:
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        action()
+    except StepTimeout:
+        emit(step=step, timeout=limit, peak=peak_rss())
+    finally:
+        if limit:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def run(engine: str, graph_file: Path, out: Path, repeat: int, exports: bool, limit: float | None = None) -> None:
     from graphkit.query import canned_queries, run_query
     from graphkit.store import OxigraphStore, RdflibStore
     from graphkit.validate import load_shapes, validate_graph
@@ -73,19 +96,24 @@ def run(engine: str, graph_file: Path, out: Path, repeat: int, exports: bool) ->
     shapes = load_shapes()
     check = (lambda: validate_fast(store, shapes)) if engine == "graphkit" else \
         (lambda: validate_graph(store.graph, shapes))
-    seconds, peak, report = measure(check)
-    emit(step="validate", seconds=seconds, peak=peak, results=len(report.results), keys=canonical_keys(report))
+
+    def validate_step() -> None:
+        seconds, peak, report = measure(check)
+        emit(step="validate", seconds=seconds, peak=peak, results=len(report.results), keys=canonical_keys(report))
+    limited(limit, emit, "validate", validate_step)
 
     for name, query in canned_queries().items():
-        budget = BASELINE_QUERY_BUDGET if engine == "baseline" else None
-        seconds, peak, answer = measure(lambda q=query: run_query(store, q), repeat, budget)
-        emit(step=f"query {name}", seconds=seconds, peak=peak, rows=len(answer.rows))
+        def query_step(q=query, name=name) -> None:
+            budget = BASELINE_QUERY_BUDGET if engine == "baseline" else None
+            seconds, peak, answer = measure(lambda: run_query(store, q), repeat, budget)
+            emit(step=f"query {name}", seconds=seconds, peak=peak, rows=len(answer.rows))
+        limited(limit, emit, f"query {name}", query_step)
 
     if exports:
-        run_exports(store, emit)
+        run_exports(store, emit, limit)
 
 
-def run_exports(store, emit) -> None:
+def run_exports(store, emit, limit: float | None) -> None:
     try:
         from graphkit.export import FORMATS, export
     except ImportError as error:
@@ -93,21 +121,26 @@ def run_exports(store, emit) -> None:
         return
     with tempfile.TemporaryDirectory(prefix="graphkit-bench-") as folder:
         for name, spec in FORMATS.items():
-            target = Path(folder) / f"out-{name}{spec.suffix}"
-            try:
-                seconds, peak, written = measure(lambda: export(store, name, target))
-            except Exception as error:  # a failing writer is a figure to report, not a reason to stop
-                emit(step=f"export {name}", error=f"{type(error).__name__}: {error}"[:200])
-                continue
-            size = sum(p.stat().st_size for p in written if p.is_file())
-            emit(step=f"export {name}", seconds=seconds, peak=peak, bytes=size)
+            def export_step(name=name, spec=spec) -> None:
+                target = Path(folder) / f"out-{name}{spec.suffix}"
+                try:
+                    seconds, peak, written = measure(lambda: export(store, name, target))
+                except StepTimeout:
+                    raise
+                except Exception as error:  # a failing writer is a figure to report, not a reason to stop
+                    emit(step=f"export {name}", error=f"{type(error).__name__}: {error}"[:200])
+                    return
+                size = sum(p.stat().st_size for p in written if p.is_file())
+                emit(step=f"export {name}", seconds=seconds, peak=peak, bytes=size)
+            limited(limit, emit, f"export {name}", export_step)
 
 
 def main(argv: list[str]) -> None:
     engine, graph_file, out, repeat, exports = argv[0], Path(argv[1]), Path(argv[2]), int(argv[3]), argv[4] == "1"
+    limit = float(argv[5]) if len(argv) > 5 and float(argv[5]) > 0 else None
     if engine not in ENGINES:
         raise SystemExit(f"engine must be one of {ENGINES}")
-    run(engine, graph_file, out, repeat, exports)
+    run(engine, graph_file, out, repeat, exports, limit)
 
 
 if __name__ == "__main__":
