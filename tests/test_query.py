@@ -1,5 +1,6 @@
 """The canned queries: each answers its competency question from the seed facts, the same on both
 engines, with parameters bound as plain values. Expected answers come from the five articles."""
+import datetime
 import unicodedata
 from pathlib import Path
 
@@ -297,6 +298,11 @@ def test_units_as_of_the_last_day_before_the_reform_keep_the_old_district(stores
     assert "unit:vn-02-muong-khuong" in column(rows, "unit")
 
 
+def test_units_as_of_default_to_today(stores):
+    today = datetime.date.today().isoformat()
+    assert answer(stores, "units-as-of", under="unit:vn") == answer(stores, "units-as-of", date=today, under="unit:vn")
+
+
 def test_aggregate_claims_set_the_lao_cai_counts_against_the_graph(stores):
     rows = {r["claimLabel"]: (int(r["claimed"]), int(r["held"])) for r in answer(stores, "aggregate-claims")}
     # Claimed by seed-000/002/004; the graph holds the one village pair seed-001 names (Cốc Phương – Tam Bình Bá).
@@ -316,6 +322,8 @@ def test_disputed_facts_hold_both_places_given_for_son_kim_2(stores):
 def test_a_hostile_string_parameter_is_a_plain_value(stores, engine, payload):
     store = stores[engine]
     before = len(store)
+    (echoed,) = run_query(store, find_query(str(FIXTURES / "echo-parameter.rq")), {"text": payload}).rows
+    assert str(echoed["echo"]) == payload
     assert run_query(store, find_query("units-by-name"), {"name": payload}).rows == []
     assert len(store) == before
 
