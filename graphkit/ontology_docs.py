@@ -6,7 +6,9 @@ ontology/shapes.ttl (targets, constraints, severity, message) in a plain page of
 """
 from __future__ import annotations
 
+import json
 import logging
+import re
 from html import escape
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from . import paths
 from .export import write_public
 from .namespaces import shorten
 
+JSON_LD_BLOCK = re.compile(r'(<script[^>]*type="application/ld\+json"[^>]*>)(.*?)(</script>)', re.DOTALL)
 ONTOLOGY_FILES = ("xbkg.ttl", "levels.ttl", "vocabularies.ttl")
 SHAPES_FILE = "shapes.ttl"
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -44,15 +47,43 @@ def ontology_html(folder: Path | None = None) -> str:
     level = root.level
     root.setLevel(logging.WARNING)  # pyLODE configures the root logger to chat at DEBUG
     try:
-        return OntPub(ontology=ontology_graph(folder)).make_html()
+        return _stable_json_ld(OntPub(ontology=ontology_graph(folder)).make_html())
     finally:
         root.setLevel(level)
+
+
+def _sorted_json(value):
+    if isinstance(value, dict):
+        return {k: _sorted_json(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        return sorted((_sorted_json(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def _stable_json_ld(html: str) -> str:
+    """The page with its embedded JSON-LD in a fixed order: pyLODE's follows Python's hash seed."""
+    def sort_block(match: re.Match) -> str:
+        block = json.dumps(_sorted_json(json.loads(match[2])), ensure_ascii=False, indent=2)
+        return f"{match[1]}\n{block}\n{match[3]}"
+    return JSON_LD_BLOCK.sub(sort_block, html)
+
+
+def _curie(graph: rdflib.Graph, iri: URIRef) -> str:
+    """prefix:name with the project's prefixes, else the shapes file's own, else the IRI."""
+    short = shorten(str(iri))
+    if short != str(iri):
+        return short
+    try:
+        prefix, namespace, local = graph.namespace_manager.compute_qname(str(iri), generate=False)
+        return f"{prefix}:{local}"
+    except (KeyError, ValueError):
+        return str(iri)
 
 
 def _term(graph: rdflib.Graph, node) -> str:
     """A readable form of a term: prefix:name, a literal, a list or a path."""
     if isinstance(node, URIRef):
-        return shorten(str(node))
+        return _curie(graph, node)
     if isinstance(node, Literal):
         return repr(str(node)) if node.datatype is None else str(node)
     if (node, RDF.first, None) in graph:
@@ -71,7 +102,7 @@ def _constraints(graph: rdflib.Graph, node) -> str:
 
 
 def _shape_section(graph: rdflib.Graph, shape) -> str:
-    name = shorten(str(shape)) if isinstance(shape, URIRef) else "(anonymous shape)"
+    name = _curie(graph, shape) if isinstance(shape, URIRef) else "(anonymous shape)"
     rows = []
     for prop in sorted(graph.objects(shape, SH.property), key=lambda p: _term(graph, graph.value(p, SH.path))):
         severity = graph.value(prop, SH.severity) or graph.value(shape, SH.severity) or SH.Violation
@@ -122,10 +153,10 @@ th{{background:#eef}}h3{{margin-top:2rem}}</style></head>
 """
 
 
-def write_docs(out: Path | None = None) -> list[Path]:
-    """Write docs/ontology.html and docs/shapes.html."""
+def write_docs(out: Path | None = None, ontology: Path | None = None) -> list[Path]:
+    """Write docs/ontology.html and docs/shapes.html from the files in ontology/."""
     out = Path(out) if out else paths.project_root() / "docs"
-    pages = {"ontology.html": ontology_html(), "shapes.html": shapes_html()}
+    pages = {"ontology.html": ontology_html(ontology), "shapes.html": shapes_html(ontology)}
     for name, text in pages.items():
         write_public(out / name, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
     return [out / name for name in pages]
