@@ -379,12 +379,14 @@ class _Generator:
         self.evidence(s, source, None if fault == "evidence-without-quote"
                       else f"{near.names['vi']} và {far.names['vi']} ký kết kết nghĩa năm {year}")
         self.count("twinnings")
-        self.samples.setdefault("twinning", s.strip("<>"))
-        self.samples.setdefault("unit", near.iri.strip("<>"))
-        if self.rng.random() < 0.7:
+        agreed = self.rng.random() < 0.7
+        if agreed:
             self.agreement(s, key, near, far, year, source)
-        if self.rng.random() < 0.35:
+        reviewed = self.rng.random() < 0.35
+        if reviewed:
             self.review(s, key, near, far, year, source, known)
+        if fault is None and scope == "cross-border" and agreed and reviewed and "twinning" not in self.samples:
+            self.samples.update(twinning=s.strip("<>"), name=near.names["alt-vi"])
         if self.rng.random() < 0.1:
             self.aid(s, key, near, far, year, source)
 
@@ -422,6 +424,7 @@ class _Generator:
             self.count("content items")
         self.add(s, DERIVED, f"<{SRC}gen-unknown-{self.serial}>" if fault == "citation-of-unknown-source" else source)
         self.count("agreements")
+        self.samples.setdefault("agreement", s.strip("<>"))
         self.add(signing, A, x("SigningEvent"))
         self.add(signing, LABEL, lit(f"Lễ ký kết biên bản kết nghĩa {near.names['vi']} – {far.names['vi']}"))
         self.add(signing, x("concerns"), twinning)

@@ -177,7 +177,8 @@ def _what(step: str, record: dict, base: dict | None) -> str:
             same = "; pyshacl did not finish, results not compared"
         return f"{record['results']} results{same}"
     if "rows" in record:
-        return f"{record['rows']} rows"
+        values = ", ".join(f"{k}={v.rsplit('/', 1)[-1]}" for k, v in record.get("values", {}).items())
+        return f"{record['rows']} rows" + (f" ({values})" if values else "")
     if "bytes" in record:
         return f"{record['bytes'] / MIB:,.1f} MiB written"
     return ""

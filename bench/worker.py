@@ -57,6 +57,18 @@ def measure(step: Callable[[], object], repeat: int = 1, budget: float | None = 
     return statistics.median(times), peak_rss(), answer
 
 
+def query_values(query, graph_file: Path) -> dict[str, str]:
+    """Typical values for a canned query's parameters, taken from the generated graph's manifest."""
+    from .generate import Manifest
+
+    manifest_path = graph_file.with_suffix(".json")
+    samples = Manifest.load(manifest_path).samples if manifest_path.is_file() else {}
+    typical = {"agreement": samples.get("agreement"), "date": "2024-06-01",
+               "name": samples.get("name"), "node": samples.get("twinning"), "twinning": samples.get("twinning"),
+               "under": samples.get("province"), "unit": samples.get("province"), "year": "2023"}
+    return {p.name: typical[p.name] for p in query.parameters if typical.get(p.name)}
+
+
 def canonical_keys(report) -> list[list[str]]:
     """Result keys with blank-node focus nodes written as _: (each parser labels them its own way)."""
     keys = []
@@ -105,8 +117,9 @@ def run(engine: str, graph_file: Path, out: Path, repeat: int, exports: bool, li
     for name, query in canned_queries().items():
         def query_step(q=query, name=name) -> None:
             budget = BASELINE_QUERY_BUDGET if engine == "baseline" else None
-            seconds, peak, answer = measure(lambda: run_query(store, q), repeat, budget)
-            emit(step=f"query {name}", seconds=seconds, peak=peak, rows=len(answer.rows))
+            values = query_values(q, graph_file)
+            seconds, peak, answer = measure(lambda: run_query(store, q, values), repeat, budget)
+            emit(step=f"query {name}", seconds=seconds, peak=peak, rows=len(answer.rows), values=values)
         limited(limit, emit, f"query {name}", query_step)
 
     if exports:
