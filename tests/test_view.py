@@ -135,6 +135,21 @@ def test_level_filter_keeps_twinnings_with_a_partner_at_that_tier(page):
     assert page.locator("#twinnings li").count() == 5
 
 
+def test_kind_filter_includes_narrower_kinds(page):
+    page.select_option("#kind", "friendship-twinning")
+    assert page.locator("#twinnings li").count() == 7
+
+
+def test_replay_starts_from_the_first_year_and_shows_what_existed_then(page):
+    page.click("#play")
+    shown = page.evaluate("""() => [Number(document.getElementById('year-label').textContent),
+        document.querySelectorAll('#twinnings li').length,
+        GRAPHKIT_DATA.twinnings.filter(t => t.start_year <= Number(document.getElementById('year-label').textContent)).length]""")
+    page.click("#play")
+    year, listed, started = shown
+    assert 2013 <= year < 2022 and listed == started
+
+
 def test_clicking_the_coc_phuong_line_shows_its_date_agreement_and_source(page):
     page.locator("path.twinning.tw-coc-phuong--tam-binh-ba").dispatch_event("click")
     details = page.locator("#details")
