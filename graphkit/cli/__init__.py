@@ -20,6 +20,9 @@ class Graphkit(click.Group):
             sys.exit(error.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:  # the reader went away (`graphkit queries | head`): nothing more to say
+            sys.stderr.close()
+            sys.exit(0)
         except KeyboardInterrupt:
             click.echo("graphkit: interrupted", err=True)
             sys.exit(130)
