@@ -19,7 +19,7 @@ import pydot
 import rdflib
 from networkx.readwrite.gexf import GEXFWriter
 from pyld import jsonld
-from rdflib import BNode, URIRef
+from rdflib import URIRef
 
 from .errors import InputError
 from .namespaces import PREFIXES, bind_all, sparql_prologue
@@ -59,23 +59,15 @@ def context() -> dict:
     return json.loads(files("graphkit").joinpath("static/context.jsonld").read_text(encoding="utf-8"))
 
 
-def write_public(path: Path, write: Callable[[Path], object]) -> None:
-    """write_atomically, leaving the file readable by all (a web server, another user) like any new file."""
-    def write_readable(tmp: Path) -> None:
-        write(tmp)
-        tmp.chmod(0o644)
-    write_atomically(path, write_readable)
-
-
 def _write_text(path: Path, text: str) -> list[Path]:
-    write_public(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return [path]
 
 
 def write_graphml(store, selection: NetworkFilter, out: Path) -> list[Path]:
     """GraphML for yEd, Gephi and Cytoscape; edge ids are twinning ids."""
     graph = build_network(store, selection)
-    write_public(out, lambda tmp: nx.write_graphml(graph, tmp, named_key_ids=True, edge_id_from_attribute="id"))
+    write_atomically(out, lambda tmp: nx.write_graphml(graph, tmp, named_key_ids=True, edge_id_from_attribute="id"))
     return [out]
 
 
@@ -106,7 +98,7 @@ def write_gexf(store, selection: NetworkFilter, out: Path) -> list[Path]:
     """GEXF 1.3 for Gephi, dynamic: the timeline plays the twinnings forward."""
     writer = _Gexf13Writer(graph=gexf_graph(build_network(store, selection)), version=GEXF_VERSION)
     writer.graph_element.set("timerepresentation", "interval")
-    write_public(out, lambda tmp: writer.write(tmp))
+    write_atomically(out, lambda tmp: writer.write(tmp))
     return [out]
 
 
@@ -172,7 +164,7 @@ def _write_csv(path: Path, header: list[str], rows: list[dict]) -> None:
             writer = csv.DictWriter(handle, fieldnames=header)
             writer.writeheader()
             writer.writerows(rows)
-    write_public(path, write)
+    write_atomically(path, write)
 
 
 def write_csv(store, selection: NetworkFilter, out: Path) -> list[Path]:
@@ -216,7 +208,7 @@ def selected_graph(store, selection: NetworkFilter) -> rdflib.Graph:
 def _rdf_writer(rdflib_format: str) -> Callable[[object, NetworkFilter, Path], list[Path]]:
     def write(store, selection: NetworkFilter, out: Path) -> list[Path]:
         graph = selected_graph(store, selection)
-        write_public(out, lambda tmp: graph.serialize(tmp, format=rdflib_format, encoding="utf-8"))
+        write_atomically(out, lambda tmp: graph.serialize(tmp, format=rdflib_format, encoding="utf-8"))
         return [out]
     write.__doc__ = f"RDF as {rdflib_format}."
     return write
@@ -228,7 +220,7 @@ def write_nquads(store, selection: NetworkFilter, out: Path) -> list[Path]:
     named = dataset.graph(NQUADS_GRAPH)
     for triple in selected_graph(store, selection):
         named.add(triple)
-    write_public(out, lambda tmp: dataset.serialize(tmp, format="nquads", encoding="utf-8"))
+    write_atomically(out, lambda tmp: dataset.serialize(tmp, format="nquads", encoding="utf-8"))
     return [out]
 
 

@@ -18,7 +18,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from . import paths
-from .export import write_public
+from .store import write_atomically
 from .namespaces import shorten
 
 JSON_LD_BLOCK = re.compile(r'(<script[^>]*type="application/ld\+json"[^>]*>)(.*?)(</script>)', re.DOTALL)
@@ -158,5 +158,5 @@ def write_docs(out: Path | None = None, ontology: Path | None = None) -> list[Pa
     out = Path(out) if out else paths.project_root() / "docs"
     pages = {"ontology.html": ontology_html(ontology), "shapes.html": shapes_html(ontology)}
     for name, text in pages.items():
-        write_public(out / name, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
+        write_atomically(out / name, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
     return [out / name for name in pages]

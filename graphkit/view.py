@@ -13,7 +13,7 @@ from collections import defaultdict
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from .export import write_public
+from .store import write_atomically
 from .namespaces import sparql_prologue, shorten
 from .network import NetworkFilter, build_network
 from .search import fold
@@ -209,13 +209,13 @@ def write_view(store, out: Path) -> list[Path]:
             written.extend(_copy(Path(static) / name, out / name))
     payload = json.dumps(view_data(store), ensure_ascii=False, sort_keys=True)
     data_file = out / "data.js"
-    write_public(data_file, lambda tmp: tmp.write_text(f"window.GRAPHKIT_DATA = {payload};\n", encoding="utf-8"))
+    write_atomically(data_file, lambda tmp: tmp.write_text(f"window.GRAPHKIT_DATA = {payload};\n", encoding="utf-8"))
     return written + [data_file]
 
 
 def _copy(source: Path, target: Path) -> list[Path]:
     if source.is_dir():
         return [p for child in sorted(source.iterdir()) for p in _copy(child, target / child.name)]
-    write_public(target, lambda tmp: shutil.copyfile(source, tmp))
+    write_atomically(target, lambda tmp: shutil.copyfile(source, tmp))
     return [target]
 

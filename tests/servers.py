@@ -26,6 +26,8 @@ from typing import Iterator
 
 import pytest
 
+from support.browser import chromium
+
 READY_TIMEOUT = 60.0
 
 
@@ -158,7 +160,4 @@ def oxigraph(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def chromium_path() -> str:
     """Debian's Chromium, which the browser tests drive through Playwright."""
-    path = os.environ.get("GRAPHKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        raise RuntimeError("the browser tests need Chromium: apt-get install chromium")
-    return path
+    return chromium()

@@ -10,7 +10,7 @@ import click
 
 from .. import paths
 from ..load import load_graph
-from ..namespaces import bind_all, shorten
+from ..namespaces import shorten
 from ..output import RESULT_FORMATS, render
 from ..query import canned_queries, find_query, run_query
 from ..remote import DEFAULT_TIMEOUT as REMOTE_TIMEOUT, run_remote_query
