@@ -63,7 +63,6 @@ class Gazetteer:
     source: URIRef
     scheme: str  # the agency whose identifiers these are, for adms:schemaAgency
     iri_template: str | None  # entity IRI from an id, where the source has entity IRIs
-    online: bool = False
     url: str | None = None  # where the source is published, for sources the reference data does not describe
 
     def iri(self, record_id: str) -> URIRef | None:
@@ -79,7 +78,7 @@ GAZETTEERS = {
     "national": Gazetteer("national", "Vietnam's GSO codes from 1 July 2025 (vietnam-provinces)",
                           mint("source", "vietnam-provinces"), "GSO Vietnam", None),
     "wikidata": Gazetteer("wikidata", "Wikidata", mint("source", "wikidata"), "Wikidata",
-                          "http://www.wikidata.org/entity/{id}", online=True, url="https://www.wikidata.org/"),
+                          "http://www.wikidata.org/entity/{id}", url="https://www.wikidata.org/"),
 }
 OFFLINE = ("iso", "geonames", "national")
 

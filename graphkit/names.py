@@ -17,8 +17,6 @@ from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
-TIERS = ("country", "province", "prefecture", "district", "commune", "village", "group")
-
 # Folded level words written before a name (Vietnamese, Lao romanised) -> tier hinted.
 # "thanh pho" is left without a hint: it names a province-level city and a district-level one.
 PREFIX_LEVEL_WORDS = {
