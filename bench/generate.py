@@ -424,7 +424,8 @@ class _Generator:
             self.count("content items")
         self.add(s, DERIVED, f"<{SRC}gen-unknown-{self.serial}>" if fault == "citation-of-unknown-source" else source)
         self.count("agreements")
-        self.samples.setdefault("agreement", s.strip("<>"))
+        if fault is None:
+            self.samples.setdefault("agreement", s.strip("<>"))
         self.add(signing, A, x("SigningEvent"))
         self.add(signing, LABEL, lit(f"Lễ ký kết biên bản kết nghĩa {near.names['vi']} – {far.names['vi']}"))
         self.add(signing, x("concerns"), twinning)
