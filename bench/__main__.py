@@ -15,8 +15,10 @@ from .run import ROOT, ScaleRun, benchmark, parse_scale, results_markdown, table
 @click.option("--repeat", default=5, show_default=True, help="Runs of each query; the median is reported.")
 @click.option("--baseline-max", default="1M", show_default=True, help="Largest graph the rdflib + pyshacl baseline runs on.")
 @click.option("--export-max", default="1M", show_default=True, help="Largest graph the exports run on.")
-@click.option("--step-timeout", type=float, default=900, show_default=True,
-              help="Stop a baseline step after this many seconds and report it as taking longer (0: no limit).")
+@click.option("--step-timeout", type=float, default=300, show_default=True,
+              help="Stop a baseline query or export after this many seconds and report it as taking longer (0: no limit).")
+@click.option("--validate-timeout", type=float, default=3600, show_default=True,
+              help="The same for the baseline's validation (pyshacl), which is worth waiting for longer.")
 @click.option("--seed", default=7, show_default=True, help="Seed of the generator.")
 @click.option("--workdir", type=click.Path(path_type=Path), default=ROOT / "build" / "bench", show_default=True,
               help="Where generated graphs are kept (and reused).")
@@ -24,6 +26,7 @@ from .run import ROOT, ScaleRun, benchmark, parse_scale, results_markdown, table
               help="Also write the machine and the table to this Markdown file (e.g. bench/RESULTS.md).")
 @click.option("--saved", is_flag=True, help="Measure nothing: print the table of the runs saved in --workdir for --scales.")
 def main(scales: str, quick: bool, repeat: int, baseline_max: str, export_max: str, step_timeout: float,
+         validate_timeout: float,
          seed: int, workdir: Path, results: Path | None, saved: bool) -> None:
     """Benchmark graphkit (Oxigraph, set-at-a-time validation) against rdflib + pyshacl."""
     try:
@@ -39,7 +42,7 @@ def main(scales: str, quick: bool, repeat: int, baseline_max: str, export_max: s
             raise click.ClickException(str(error)) from None
     else:
         runs = benchmark(sizes, workdir, seed=seed, repeat=1 if quick else repeat, baseline_max=limits[0],
-                         export_max=limits[1], step_timeout=step_timeout,
+                         export_max=limits[1], step_timeout=step_timeout, validate_timeout=validate_timeout,
                          progress=lambda text: None if quiet else click.echo(text, err=True))
     click.echo(table(runs))
     if results:

@@ -80,12 +80,13 @@ def graph_for(triples: int, workdir: Path, seed: int) -> Manifest:
     return manifest
 
 
-def run_engine(engine: str, graph_file: Path, repeat: int, exports: bool, step_timeout: float | None) -> EngineRun:
+def run_engine(engine: str, graph_file: Path, repeat: int, exports: bool, step_timeout: float | None,
+               validate_timeout: float | None = None) -> EngineRun:
     """Run bench.worker for one engine in a child process and read back the steps it finished."""
     out = graph_file.with_name(f"{graph_file.stem}.{engine}.{os.getpid()}.jsonl")
     out.unlink(missing_ok=True)
     command = [sys.executable, "-m", "bench.worker", engine, str(graph_file), str(out), str(repeat),
-               "1" if exports else "0", str(step_timeout or 0)]
+               "1" if exports else "0", str(step_timeout or 0), str(validate_timeout or 0)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     note = ""
     finished = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -102,7 +103,7 @@ def run_engine(engine: str, graph_file: Path, repeat: int, exports: bool, step_t
 
 def benchmark(scales: list[int], workdir: Path, seed: int = 7, repeat: int = 5, baseline_max: int = 1_000_000,
               export_max: int = 1_000_000, step_timeout: float | None = None,
-              progress=lambda text: None) -> list[ScaleRun]:
+              validate_timeout: float | None = None, progress=lambda text: None) -> list[ScaleRun]:
     """Measure every scale: graphkit always, the baseline up to baseline_max triples."""
     workdir.mkdir(parents=True, exist_ok=True)
     runs = []
@@ -115,7 +116,7 @@ def benchmark(scales: list[int], workdir: Path, seed: int = 7, repeat: int = 5, 
         baseline = None
         if triples <= baseline_max:
             progress(f"{scale_name(triples)}: rdflib + pyshacl baseline")
-            baseline = run_engine("baseline", Path(manifest.path), repeat, exports, step_timeout)
+            baseline = run_engine("baseline", Path(manifest.path), repeat, exports, step_timeout, validate_timeout)
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         run = ScaleRun(triples, manifest, fast, baseline, time.strftime("%Y-%m-%d %H:%M %Z"), load)
         run.save(workdir)

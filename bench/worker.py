@@ -91,7 +91,8 @@ def limited(limit: float | None, emit, step: str, action: Callable[[], None]) ->
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def run(engine: str, graph_file: Path, out: Path, repeat: int, exports: bool, limit: float | None = None) -> None:
+def run(engine: str, graph_file: Path, out: Path, repeat: int, exports: bool, limit: float | None = None,
+        validate_limit: float | None = None) -> None:
     from graphkit.query import canned_queries, run_query
     from graphkit.store import OxigraphStore, RdflibStore
     from graphkit.validate import load_shapes, validate_graph
@@ -112,7 +113,7 @@ def run(engine: str, graph_file: Path, out: Path, repeat: int, exports: bool, li
     def validate_step() -> None:
         seconds, peak, report = measure(check)
         emit(step="validate", seconds=seconds, peak=peak, results=len(report.results), keys=canonical_keys(report))
-    limited(limit, emit, "validate", validate_step)
+    limited(validate_limit or limit, emit, "validate", validate_step)
 
     for name, query in canned_queries().items():
         def query_step(q=query, name=name) -> None:
@@ -151,9 +152,10 @@ def run_exports(store, emit, limit: float | None) -> None:
 def main(argv: list[str]) -> None:
     engine, graph_file, out, repeat, exports = argv[0], Path(argv[1]), Path(argv[2]), int(argv[3]), argv[4] == "1"
     limit = float(argv[5]) if len(argv) > 5 and float(argv[5]) > 0 else None
+    validate_limit = float(argv[6]) if len(argv) > 6 and float(argv[6]) > 0 else None
     if engine not in ENGINES:
         raise SystemExit(f"engine must be one of {ENGINES}")
-    run(engine, graph_file, out, repeat, exports, limit)
+    run(engine, graph_file, out, repeat, exports, limit, validate_limit)
 
 
 if __name__ == "__main__":
