@@ -407,12 +407,33 @@ def set_at_a_time(select: str, focus: FocusPattern, path: str | None, shape: Nod
     brace = text.find("{", match.end()) if match else -1
     if brace < 0:
         raise InputError(f"shape {shape} has a sh:select that is not a SELECT query", shapes_path())
+    _check_set_at_a_time(text, match.end(), shape)
     projection = text[match.end():brace]
-    if "*" not in projection and not re.search(r"\?this\b", projection):
+    if "*" not in projection and not re.search(r"(?:^|\s)\?this(?=\s|$)", projection):
         head = _PROJECTION.match(text, match.start())
         text = text[:head.end()] + "?this " + text[head.end():]
         brace += len("?this ")
     return text[:brace + 1] + " " + focus("?this") + " " + text[brace + 1:]
+
+
+_AGGREGATE = re.compile(r"\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE)
+
+
+def _check_set_at_a_time(text: str, after_select: int, shape: Node) -> None:
+    """Refuse a query whose meaning would change if run over all focus nodes at once instead of one by one."""
+    rest = text[after_select:]
+    group = re.search(r"\bGROUP\s+BY\b(.*?)(?:\bHAVING\b|\bORDER\b|\bLIMIT\b|\bOFFSET\b|\bVALUES\b|$)", rest,
+                      re.IGNORECASE | re.DOTALL)
+    reasons = []
+    if re.search(r"\b(LIMIT|OFFSET)\b", rest, re.IGNORECASE):
+        reasons.append("LIMIT or OFFSET")
+    if (_AGGREGATE.search(rest) or group) and not (group and re.search(r"\?this\b", group[1])):
+        reasons.append("aggregates not grouped by $this")
+    if _SELECT.search(rest) and re.search(r"\?this\b", rest[_SELECT.search(rest).start():]):
+        reasons.append("a sub-query that uses $this")
+    if reasons:
+        raise InputError(f"shape {shape} has a SPARQL constraint with {' and '.join(reasons)}, which the fast "
+                         "validator cannot run set-at-a-time; validate with --engine rdflib", shapes_path())
 
 
 def _fill(message: str, bound: dict[str, Node]) -> str:

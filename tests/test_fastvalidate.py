@@ -95,3 +95,14 @@ def test_validate_on_oxigraph_agrees_with_validate_on_rdflib():
     reference = validate(load_graph(engine="rdflib"))
     assert [(r.focus, r.shape, r.severity, r.message) for r in fast.results] == \
            [(r.focus, r.shape, r.severity, r.message) for r in reference.results]
+
+
+def test_sparql_constraint_with_limit_is_refused(seed, tmp_path):
+    _, store = seed
+    shapes_file = tmp_path / "limit.ttl"
+    shapes_file.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:shape> a sh:NodeShape ; sh:targetClass <https://w3id.org/xbkg/ontology#Twinning> ;\n"
+        "  sh:sparql [ sh:select \"SELECT $this WHERE { $this ?p ?o } LIMIT 1\" ] .\n")
+    with pytest.raises(InputError, match="LIMIT"):
+        validate_fast(store, load_shapes(shapes_file))
