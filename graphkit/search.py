@@ -8,15 +8,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
+from .names import fold, split_level
 from .namespaces import sparql_prologue
 
-# Level words that prefix a name ("xã Sơn Kim 2", "huyện Hà Khẩu"); ignored when matching.
-LEVEL_WORDS = (
-    "thanh pho truc thuoc trung uong", "thanh pho", "thi tran", "thi xa", "tinh", "huyen", "quan",
-    "xa", "phuong", "thon", "ban", "to dan pho", "to", "tran", "cum ban", "chau", "dac khu",
-    "province", "district", "commune", "township", "town", "village", "county", "city", "prefecture",
-)
-_LEVEL_PREFIX = re.compile(r"^(?:" + "|".join(sorted(map(re.escape, LEVEL_WORDS), key=len, reverse=True)) + r")\s+")
 _DAMAGE = re.compile(r"\?+")
 
 NAMES_QUERY = sparql_prologue() + """
@@ -37,18 +31,9 @@ SAME_TEXT, SAME_FOLDED, SAME_WITHOUT_LEVEL, DAMAGED_FIT, STARTS_WITH, CONTAINS, 
 TYPO_THRESHOLD = 80  # rapidfuzz ratio (0-100) a typo must reach; scored at half, below every other match
 
 
-def fold(text: str) -> str:
-    """Lower-case ASCII form of a name: diacritics and đ dropped, '??' repairs ignored, spaces squeezed."""
-    text = text.replace("??", "").replace("Đ", "D").replace("đ", "d")
-    text = unidecode(text).lower()
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
-    return text
-
-
 def strip_level(text: str) -> str:
-    """A folded name without a leading level word ("xa son kim 2" -> "son kim 2")."""
-    stripped = _LEVEL_PREFIX.sub("", text)
-    return stripped or text
+    """A folded name without its level word ("xa son kim 2" -> "son kim 2")."""
+    return split_level(text)[0] or text
 
 
 def _compact(text: str) -> str:
