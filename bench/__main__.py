@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from graphkit.store import write_atomically
+
 from .run import ROOT, ScaleRun, benchmark, parse_scale, results_markdown, table
 
 
@@ -47,7 +49,8 @@ def main(scales: str, quick: bool, repeat: int, baseline_max: str, export_max: s
     click.echo(table(runs))
     if results:
         command = "python -m bench " + " ".join(sys.argv[1:])
-        results.write_text(results_markdown(runs, command.strip()), encoding="utf-8")
+        text = results_markdown(runs, command.strip())
+        write_atomically(results, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 main()

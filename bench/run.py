@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MIB = 1024 * 1024
 # Goals of issue 6, checked on graphs of a million triples or more: (max seconds, min speed-up).
 GOALS = {"load": (3.0, 10.0), "validate": (15.0, None), "query": (0.1, 20.0), "export": (15.0, None)}
+# ... and on ten million: loading and answering the canned queries within this much memory.
+MEMORY_GOAL = 8 * 1024 ** 3
 
 
 def parse_scale(text: str) -> int:
@@ -154,6 +156,10 @@ def _goal(step: str, triples: int, fast: dict, base: dict | None) -> str:
     kind = step.split()[0]
     if triples < 1_000_000 or kind not in GOALS or "seconds" not in fast:
         return ""
+    if triples >= 10_000_000:
+        if kind not in ("load", "query"):
+            return ""
+        return f"goal < 8 GiB: {'met' if fast['peak'] < MEMORY_GOAL else 'MISSED'}"
     limit, speedup = GOALS[kind]
     met = fast["seconds"] <= limit
     text = f"goal ≤ {_time(limit)}"
@@ -228,7 +234,7 @@ def machine() -> dict[str, str]:
     versions = ", ".join(f"{name} {_version(name)}" for name in ("pyoxigraph", "rdflib", "pyshacl", "networkx"))
     return {"CPU": cpu, "cores (nproc)": str(os.cpu_count()), "memory": memory,
             "shared with": "five other processes' work at the same time (load averages below), so figures are noisy",
-            "Python": platform.python_version(), "libraries": versions, "date": time.strftime("%Y-%m-%d %H:%M %Z")}
+            "Python": platform.python_version(), "libraries": versions, "table written": time.strftime("%Y-%m-%d %H:%M %Z")}
 
 
 def _version(name: str) -> str:
