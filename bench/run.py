@@ -193,7 +193,7 @@ def _what(step: str, record: dict, base: dict | None) -> str:
 
 def table(runs: list[ScaleRun]) -> str:
     """The results as a Markdown table, graphkit beside the baseline with the ratio of each."""
-    lines = [f"Measured: " + "; ".join(f"{scale_name(r.scale)} at {r.measured} (load average {r.load_average})"
+    lines = ["Measured: " + "; ".join(f"{scale_name(r.scale)} at {r.measured} (load average {r.load_average})"
                                        for r in runs), "",
              "| graph | step | graphkit | peak MiB | rdflib + pyshacl | peak MiB | speed-up | memory | what | goal |",
              "|---|---|---:|---:|---:|---:|---:|---:|---|---|"]
