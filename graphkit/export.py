@@ -24,7 +24,7 @@ from rdflib import URIRef
 from .errors import InputError
 from .namespaces import PREFIXES, bind_all, sparql_prologue
 from .network import NetworkFilter, build_network
-from .store import write_atomically
+from .store import RdflibStore, write_atomically
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 GEXF_VERSION = "1.3"
@@ -205,23 +205,17 @@ def selected_graph(store, selection: NetworkFilter) -> rdflib.Graph:
     return bind_all(chosen)
 
 
-def _rdf_writer(rdflib_format: str) -> Callable[[object, NetworkFilter, Path], list[Path]]:
+def _rdf_writer(store_format: str) -> Callable[[object, NetworkFilter, Path], list[Path]]:
     def write(store, selection: NetworkFilter, out: Path) -> list[Path]:
-        graph = selected_graph(store, selection)
-        write_atomically(out, lambda tmp: graph.serialize(tmp, format=rdflib_format, encoding="utf-8"))
+        if selection.is_empty and not selection.hierarchy:  # the whole graph: the store writes it fastest
+            store.serialize(out, store_format, graph_name=str(NQUADS_GRAPH))
+            return [out]
+        selected = RdflibStore()
+        selected.graph = selected_graph(store, selection)
+        selected.serialize(out, store_format, graph_name=str(NQUADS_GRAPH))
         return [out]
-    write.__doc__ = f"RDF as {rdflib_format}."
+    write.__doc__ = f"RDF as {store_format}; quads in the one named graph {NQUADS_GRAPH}."
     return write
-
-
-def write_nquads(store, selection: NetworkFilter, out: Path) -> list[Path]:
-    """N-Quads with every triple in the one named graph https://w3id.org/xbkg/graph."""
-    dataset = rdflib.Dataset()
-    named = dataset.graph(NQUADS_GRAPH)
-    for triple in selected_graph(store, selection):
-        named.add(triple)
-    write_atomically(out, lambda tmp: dataset.serialize(tmp, format="nquads", encoding="utf-8"))
-    return [out]
 
 
 def write_jsonld(store, selection: NetworkFilter, out: Path) -> list[Path]:
@@ -241,6 +235,6 @@ FORMATS: dict[str, Format] = {
     "csv": Format(write_csv, "", "nodes.csv and edges.csv in a folder (Gephi, spreadsheets)"),
     "jsonld": Format(write_jsonld, ".jsonld", "JSON-LD with the published @context"),
     "turtle": Format(_rdf_writer("turtle"), ".ttl", "RDF Turtle"),
-    "ntriples": Format(_rdf_writer("nt"), ".nt", "RDF N-Triples"),
-    "nquads": Format(write_nquads, ".nq", "RDF N-Quads, one named graph"),
+    "ntriples": Format(_rdf_writer("ntriples"), ".nt", "RDF N-Triples"),
+    "nquads": Format(_rdf_writer("nquads"), ".nq", "RDF N-Quads, one named graph"),
 }

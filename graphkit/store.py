@@ -18,6 +18,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from .binding import bind_values
 from .errors import InputError
+from .namespaces import PREFIXES, bind_all
 
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"
@@ -120,8 +121,17 @@ class RdflibStore:
         rows = [{v: row[i] for i, v in enumerate(variables)} for row in result]
         return QueryResult("select", variables=variables, rows=rows)
 
-    def serialize(self, path: Path, format: str = "turtle") -> None:
-        write_atomically(Path(path), lambda tmp: self.graph.serialize(tmp, format=FORMATS[format][0]))
+    def serialize(self, path: Path, format: str = "turtle", graph_name: str | None = None) -> None:
+        """Write the graph; quad formats put it in the named graph `graph_name`."""
+        if FORMATS[format][0] in ("nquads", "trig") and graph_name:
+            dataset = rdflib.Dataset()
+            named = dataset.graph(URIRef(graph_name))
+            for triple in self.graph:
+                named.add(triple)
+            write_atomically(Path(path), lambda tmp: dataset.serialize(tmp, format=FORMATS[format][0], encoding="utf-8"))
+            return
+        bind_all(self.graph)
+        write_atomically(Path(path), lambda tmp: self.graph.serialize(tmp, format=FORMATS[format][0], encoding="utf-8"))
 
     def to_rdflib(self) -> rdflib.Graph:
         return self.graph
@@ -197,9 +207,16 @@ class OxigraphStore:
         rows = [{v: _from_ox(solution[v]) for v in variables} for solution in result]
         return QueryResult("select", variables=variables, rows=rows)
 
-    def serialize(self, path: Path, format: str = "turtle") -> None:
+    def serialize(self, path: Path, format: str = "turtle", graph_name: str | None = None) -> None:
+        """Write the graph; quad formats put it in the named graph `graph_name`."""
         fmt = FORMATS[format][1]
-        write_atomically(Path(path), lambda tmp: self.store.dump(output=str(tmp), format=fmt,
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) and graph_name:
+            name = ox.NamedNode(graph_name)
+            quads = (ox.Quad(q.subject, q.predicate, q.object, name)
+                     for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+            write_atomically(Path(path), lambda tmp: ox.serialize(quads, str(tmp), fmt, prefixes=PREFIXES))
+            return
+        write_atomically(Path(path), lambda tmp: self.store.dump(output=str(tmp), format=fmt, prefixes=PREFIXES,
                                                                  from_graph=ox.DefaultGraph()))
 
     def to_rdflib(self) -> rdflib.Graph:
