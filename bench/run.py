@@ -247,7 +247,8 @@ def _version(name: str) -> str:
 def results_markdown(runs: list[ScaleRun], command: str) -> str:
     """bench/RESULTS.md: the machine, the command, the table."""
     facts = "\n".join(f"- {key}: {value}" for key, value in machine().items())
-    return (f"# Benchmark results\n\nMeasured by `{command}` on:\n\n{facts}\n\n"
+    return (f"# Benchmark results\n\nWritten by `{command}`; each graph size was measured by `python -m bench "
+            f"--scales SIZE` (when: the line above the table) on:\n\n{facts}\n\n"
             "Times are medians (queries: of several runs; a baseline query is repeated only within a 20 s budget); "
             "peak MiB is the process's peak resident memory during the step, the loaded graph included. "
             "Speed-up and memory are the baseline's figure divided by graphkit's.\n\n" + table(runs) + "\n")
