@@ -58,13 +58,19 @@ class QueryResult:
 
 def write_atomically(path: Path, write) -> None:
     """Call write(tmp_path), then rename onto path, so a failure leaves nothing half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as error:
+        raise InputError(f"cannot write here: {error.strerror or error}", path) from None
     os.close(fd)
     try:
         write(Path(tmp))
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would keep a web server from reading it
         os.replace(tmp, path)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write the file: {error.strerror or error}", path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

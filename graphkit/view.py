@@ -202,7 +202,6 @@ def _display_date(twinning: dict) -> str:
 def write_view(store, out: Path) -> list[Path]:
     """Write the site into the folder `out`; returns the files written."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     written = []
     with as_file(files("graphkit").joinpath("static")) as static:
         for name in ASSETS:

@@ -64,3 +64,23 @@ def test_unknown_engine_is_refused():
     from graphkit.errors import InputError
     with pytest.raises(InputError):
         new_store("sqlite")
+
+
+def test_an_unwritable_place_is_an_input_error_naming_it(tmp_path):
+    from graphkit.errors import InputError
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        write_atomically(blocker / "out.ttl", lambda tmp: tmp.write_text("x", encoding="utf-8"))
+    assert str(blocker / "out.ttl") in str(caught.value)
+
+
+def test_a_failing_write_of_the_os_is_an_input_error_and_leaves_no_temp(tmp_path):
+    from graphkit.errors import InputError
+
+    def full(tmp: Path):
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(InputError, match="No space left"):
+        write_atomically(tmp_path / "out.ttl", full)
+    assert list(tmp_path.iterdir()) == []
