@@ -124,12 +124,13 @@ def _unit_iri(text: str | None) -> str | None:
 
 
 def first_day(lexical: str) -> str:
-    """The first day a gYear, gYearMonth or date stands for, as YYYY-MM-DD."""
+    """The first day a gYear, gYearMonth or date stands for, as YYYY-MM-DD ("" for anything else,
+    such as a date typed as "17/8/2013", which validation reports)."""
     if re.fullmatch(r"\d{4}", lexical):
         return f"{lexical}-01-01"
     if re.fullmatch(r"\d{4}-\d{2}", lexical):
         return f"{lexical}-01"
-    return lexical[:10]
+    return lexical[:10] if re.match(r"\d{4}-\d{2}-\d{2}", lexical) else ""
 
 
 def parse_point(wkt: str) -> tuple[float, float] | None:
@@ -320,6 +321,9 @@ def _twinning_attributes(iri: str, props: dict[str, list[Node]], ctx: _Context) 
         attrs.update(established=str(established), start=first_day(str(established)), start_from="established")
     elif bound is not None:
         attrs.update(established_not_after=str(bound), start=first_day(str(bound)), start_from="not-after bound")
+    if not attrs.get("start"):  # no usable date: the twinning has no start on a timeline
+        attrs.pop("start", None)
+        attrs.pop("start_from", None)
     if "start" in attrs:
         attrs["start_year"] = int(attrs["start"][:4])
     if any(str(v).lower() == "true" for v in props.get(XBKG + "establishmentUnknown", [])):

@@ -159,3 +159,15 @@ def test_malformed_filters_are_refused(arguments, message):
 def test_filters_naming_nothing_in_the_graph_are_refused(store, arguments, message):
     with pytest.raises(InputError, match=message):
         build_network(store, parse_filter(**arguments))
+
+
+def test_a_date_written_as_text_leaves_the_twinning_without_a_start():
+    from pathlib import Path
+
+    from graphkit.load import default_sources, load_graph
+    from graphkit.network import NetworkFilter, build_network
+
+    fixture = Path(__file__).parent / "fixtures" / "twinning-date-as-text.ttl"
+    network = build_network(load_graph(default_sources() + [fixture]), NetworkFilter())
+    (edge,) = [d for _, _, d in network.edges(data=True) if d.get("id", "").endswith("hoi-an--wernigerode")]
+    assert "start" not in edge and "start_year" not in edge
