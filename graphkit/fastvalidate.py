@@ -23,7 +23,7 @@ from rdflib.collection import Collection
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from .errors import InputError
-from .store import _from_ox
+from .store import term_from_oxigraph
 from .validate import SEVERITIES, ShapeResult, ValidationReport, load_shapes, shapes_path
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -149,7 +149,7 @@ class FastValidator:
     def _class_closure(self, cls: Node) -> list[Node]:
         if cls not in self._subclasses:
             query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {_sparql_term(cls)} }}"
-            found = {_from_ox(row["c"]) for row in self.store.query(query)}
+            found = {term_from_oxigraph(row["c"]) for row in self.store.query(query)}
             self._subclasses[cls] = sorted(found | {cls}, key=str)
         return self._subclasses[cls]
 
@@ -195,7 +195,7 @@ class FastValidator:
         except SyntaxError as error:
             raise InputError(f"a shape's SPARQL does not parse: {error}", shapes_path()) from None
         names = [v.value for v in solutions.variables]
-        return [{name: _from_ox(solution[name]) for name in names} for solution in solutions]
+        return [{name: term_from_oxigraph(solution[name]) for name in names} for solution in solutions]
 
     # --- validating one shape over a focus pattern
 

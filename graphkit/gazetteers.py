@@ -24,6 +24,7 @@ import pycountry
 from rdflib import URIRef
 
 from .errors import EndpointError
+from .geometry import parse_point
 from .iri import mint
 from .reference import LAST_DAY_BEFORE_REFORM, REFORM_DAY, VN_2025
 from .store import write_atomically
@@ -224,7 +225,6 @@ CLASS_TIERS = {q: "province" for classes in PROVINCE_CLASSES.values() for q in c
 LABEL_LANGUAGES = ("vi", "zh", "lo", "en")
 DETAIL_PROPERTIES = ("P31", "P17", "P625", "P1566", "P402", "P300", "P571", "P576", "P1366")
 _QID = re.compile(r"^Q[0-9]+$")
-_POINT = re.compile(r"Point\(\s*(-?[0-9.]+)\s+(-?[0-9.]+)\s*\)", re.I)
 _TRANSIENT_CODES = {408, 425, 429, 500, 502, 503, 504}
 
 
@@ -369,8 +369,8 @@ def _day_before(when: str | None) -> str | None:
 
 
 def _point(text: str) -> tuple[float | None, float | None]:
-    found = _POINT.search(text)
-    return (float(found.group(2)), float(found.group(1))) if found else (None, None)
+    found = parse_point(text)
+    return (found[1], found[0]) if found else (None, None)
 
 
 def wikidata_record(item: str, facts: list[tuple[str, str]], labels_of: dict[str, tuple[str, ...]],

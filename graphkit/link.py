@@ -33,6 +33,7 @@ from rdflib.namespace import DCTERMS, PROV
 
 from . import paths
 from .errors import InputError
+from .geometry import parse_point
 from .gazetteers import (CLASS_TIERS, COUNTRY_ITEMS, GAZETTEERS, OFFLINE, OFFLINE_LOADERS, Gazetteer, Record,
                          WikidataClient, wikidata_children, wikidata_details, wikidata_record, wikidata_top_level)
 from .iri import XBKG
@@ -77,7 +78,6 @@ SELECT ?unit ?name WHERE {
   ?unit a xbkg:AdministrativeUnit ; skos:prefLabel|skos:altLabel|rdfs:label ?name .
 }"""
 _COUNTRY_KEY = re.compile(r"^iso:[A-Z]{2}$")
-_POINT = re.compile(r"POINT\s*\(\s*(-?[0-9.]+)\s+(-?[0-9.]+)\s*\)", re.I)
 
 
 @dataclass
@@ -111,12 +111,12 @@ def load_units(store) -> dict[str, Unit]:
         iri = str(row["unit"])
         unit = units.setdefault(iri, Unit(iri, str(row["label"] or shorten(iri))))
         tier = str(row["tier"]).rsplit("tier-", 1)[-1] if row["tier"] else None
-        point = _POINT.search(str(row["wkt"])) if row["wkt"] else None
+        point = parse_point(row["wkt"]) if row["wkt"] else None
         units[iri] = replace(
             unit, tier=unit.tier or tier, country=unit.country or str(row["country"] or ""),
             parent=unit.parent or _text(row["parent"]),
-            lat=unit.lat if unit.lat is not None else (float(point.group(2)) if point else None),
-            lon=unit.lon if unit.lon is not None else (float(point.group(1)) if point else None),
+            lat=unit.lat if unit.lat is not None else (point[1] if point else None),
+            lon=unit.lon if unit.lon is not None else (point[0] if point else None),
             valid_from=unit.valid_from or _text(row["from"]), valid_until=unit.valid_until or _text(row["until"]),
             successor=unit.successor or _text(row["successor"]), iso=unit.iso or _text(row["iso"]),
             national=unit.national or _text(row["national"]))

@@ -18,6 +18,7 @@ from rdflib import URIRef
 from rdflib.term import Literal, Node
 
 from .errors import InputError
+from .geometry import parse_point
 from .namespaces import PREFIXES, expand, shorten, sparql_prologue
 
 LIST_SEPARATOR = "|"
@@ -69,7 +70,6 @@ SELECT ?tw ?agreement ?area WHERE {
 SOURCE_URLS = sparql_prologue() + """
 SELECT ?source ?url WHERE { ?source a xbkg:Source ; schema:url ?url }"""
 
-_WKT_POINT = re.compile(r"^\s*POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -131,12 +131,6 @@ def first_day(lexical: str) -> str:
     if re.fullmatch(r"\d{4}-\d{2}", lexical):
         return f"{lexical}-01"
     return lexical[:10] if re.match(r"\d{4}-\d{2}-\d{2}", lexical) else ""
-
-
-def parse_point(wkt: str) -> tuple[float, float] | None:
-    """(lon, lat) of a WKT POINT, or None for any other geometry."""
-    match = _WKT_POINT.match(str(wkt))
-    return (float(match[1]), float(match[2])) if match else None
 
 
 def _facts(store) -> dict[str, dict[str, list[Node]]]:

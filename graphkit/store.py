@@ -146,7 +146,8 @@ class RdflibStore:
         return len(self.graph)
 
 
-def _to_ox(term: Node):
+def term_to_oxigraph(term: Node):
+    """The pyoxigraph term for an rdflib term."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -160,7 +161,8 @@ def _to_ox(term: Node):
     raise TypeError(f"cannot bind {term!r}")
 
 
-def _from_ox(term) -> Node | None:
+def term_from_oxigraph(term) -> Node | None:
+    """The rdflib term for a pyoxigraph term (None stays None)."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -198,7 +200,7 @@ class OxigraphStore:
             raise InputError(f"cannot parse: {error}", path) from None
 
     def add_triples(self, triples: Iterable[tuple[Node, Node, Node]]) -> None:
-        self.store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in triples)
+        self.store.extend(ox.Quad(term_to_oxigraph(s), term_to_oxigraph(p), term_to_oxigraph(o)) for s, p, o in triples)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         result = self.store.query(bind_values(sparql, bindings))
@@ -207,10 +209,10 @@ class OxigraphStore:
         if isinstance(result, ox.QueryTriples):
             graph = rdflib.Graph()
             for triple in result:
-                graph.add((_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object)))
+                graph.add((term_from_oxigraph(triple.subject), term_from_oxigraph(triple.predicate), term_from_oxigraph(triple.object)))
             return QueryResult("graph", graph=graph)
         variables = [v.value for v in result.variables]
-        rows = [{v: _from_ox(solution[v]) for v in variables} for solution in result]
+        rows = [{v: term_from_oxigraph(solution[v]) for v in variables} for solution in result]
         return QueryResult("select", variables=variables, rows=rows)
 
     def serialize(self, path: Path, format: str = "turtle", graph_name: str | None = None) -> None:
